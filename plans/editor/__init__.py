@@ -1,0 +1,1 @@
+"""The editor: the pages where the office (kansli) writes the whole plan in the browser."""
