@@ -490,3 +490,9 @@ class TimetableEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d}: {self.event}"
+
+
+# The audit trail and the workflow's records live in modules of their own; Django finds models
+# through this module.
+from plans.history import AuditEvent  # noqa: E402, F401
+from plans.workflow_models import ArchivedPdf, PlanTransition  # noqa: E402, F401
