@@ -6,7 +6,9 @@ Figures are those of the documents in shared/seeds, except where the documents t
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from budget.calc import largest_remainder
 from budget.checks import run_checks
 from budget.selectors import plan_summary
 from plans.planfile import plan_import
+from plans.rendering.livefigures import LiveFigures
 
 DEMO = Path(__file__).resolve().parent.parent / "plans" / "demo"
 
@@ -90,6 +93,19 @@ class TestVarna2021:
         )
         assert [c.entered for c in first.contributions] == [c.computed for c in first.contributions]
         assert not [f for f in run_checks(summary) if f.code == "contribution_mismatch"]
+
+    def test_budget_commentary_quotes_the_tables_figures(self, summary):
+        # The Word document typed 89 %–11 % and 20,9 % for 2022; the table gives these.
+        plan_text = json.loads((DEMO / "varna-2021.json").read_text(encoding="utf-8"))
+        (section,) = [
+            s for s in plan_text["plan"]["sections"] if s["title"] == "Kommentarer till budget"
+        ]
+        rendered = LiveFigures(summary).render(section["body"], section=section["title"])
+        assert rendered.unknown == ()
+        text = html.unescape(re.sub(r"<[^>]+>", "", rendered.html))
+        assert "90,2\xa0% – 9,8\xa0% för 2022" in text
+        assert "21,0\xa0% år 2022" in text
+        assert "20,4\xa0% av den totala budgeten år 2021" in text
 
 
 class TestVasterdalarna2024:
