@@ -15,6 +15,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from plans.history import AUDITED, AuditEvent
 from plans.models import Plan
@@ -34,14 +35,14 @@ class Change:
 def model_choices() -> list[tuple[str, str]]:
     """Return ``(label, Swedish name)`` of every audited model, sorted by name."""
     choices = [
-        (label, str(apps.get_model(label)._meta.verbose_name).capitalize()) for label in AUDITED
+        (label, capfirst(str(apps.get_model(label)._meta.verbose_name))) for label in AUDITED
     ]
     return sorted(choices, key=lambda choice: choice[1])
 
 
 def model_name(label: str) -> str:
     try:
-        return str(apps.get_model(label)._meta.verbose_name).capitalize()
+        return capfirst(str(apps.get_model(label)._meta.verbose_name))
     except (LookupError, ValueError):
         return label
 

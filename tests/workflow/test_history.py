@@ -342,6 +342,31 @@ def test_the_database_refuses_to_update_history(draft):
     assert AuditEvent.objects.get(pk=event.pk).user_id is None
 
 
+def test_the_admin_offers_no_way_to_change_the_history():
+    from django.contrib import admin
+
+    from plans.workflow_models import ArchivedPdf, PlanTransition
+
+    for model in (AuditEvent, PlanTransition, ArchivedPdf):
+        model_admin = admin.site._registry.get(model)
+        if model_admin is not None:  # registered read-only, if at all
+            assert not model_admin.has_change_permission(None)
+            assert not model_admin.has_delete_permission(None)
+
+
+def test_a_plans_history_holds_nothing_of_another_association(place, draft):
+    other = build_plan(place.other_association, list(place.other_association.members.all()))
+    with audit_context(user=place.users["other_kansli"]):
+        Section.objects.filter(plan=other).get().delete()
+        Member.objects.filter(association=place.other_association).update(order=9)
+
+    events = AuditEvent.objects.for_plan(draft)
+
+    assert not events.filter(association_id=place.other_association.pk).exists()
+    assert not events.filter(plan_id=other.pk).exists()
+    assert events.exists()
+
+
 def test_every_model_holding_plan_data_is_audited():
     """A new model of plan data must be added to AUDITED (and get its trigger)."""
     not_audited = {"plans.auditevent", "plans.plantransition"}
