@@ -93,7 +93,8 @@ def test_cover_shows_association_title_year_dnr_attachment_and_status(client, va
 
 def test_sections_appear_in_order_after_a_table_of_contents(client, varna):
     html = page(client, varna)
-    toc = html[html.index('<nav class="toc"') : html.index("</nav>")]
+    start = html.index('<nav class="toc"')
+    toc = html[start : html.index("</nav>", start)]
     titles = list(varna.sections.order_by("order").values_list("title", flat=True))
     positions = [html.index(f">{title}</h") for title in titles]
     assert positions == sorted(positions)
