@@ -25,8 +25,9 @@ What it does, from nothing to a report, and nothing left behind:
      does (CSRF token, line versions and digests from the page), then follow the redirect:
      that GET is a ``grid page``. Each user owns one line of one plan (users are spread over the
      three plans, ten lines each by default), so saves of one plan meet all the time but never on
-     the same line: an edit conflict (409) is not expected. ``--users-per-line 2`` or more puts
-     users on the same line: then 409s happen by design and are counted apart, not as errors;
+     the same line: a 409 there would be a false edit conflict and counts as an error.
+     ``--users-per-line 2`` or more puts users on the same line: then 409s happen by design and
+     are counted apart, not as errors;
    - ``API plan detail`` GET /api/v1/plans/<id>/ and ``API budget lines``
      GET /api/v1/budget-lines/?plan=<id>, with the user's token;
    - ``PDF`` GET /planer/<id>/pdf/ (a draft, so typeset on every request);
@@ -436,6 +437,7 @@ class VirtualUser(threading.Thread):
         budget: Budget,
         think: tuple[float, float],
         actions: dict[str, int],
+        shared_line: bool,
         seed: int,
     ) -> None:
         super().__init__(name=f"user-{number}", daemon=True)
@@ -444,6 +446,7 @@ class VirtualUser(threading.Thread):
         self.budget = budget
         self.think = think
         self.actions = actions
+        self.shared_line = shared_line
         self.random = random.Random(seed)
         self.browser = Browser(port)
         self.api = Browser(port, {"Authorization": f"Token {token}", "Accept": "application/json"})
@@ -555,9 +558,10 @@ class VirtualUser(threading.Thread):
             self.record("grid save", answer, "ok")
             return self.grid_page()
         self.form = None  # the next save starts from a fresh page
-        if answer.status == 409:
+        if answer.status == 409 and self.shared_line:
             self.record("grid save", answer, "conflict")
         else:
+            # A 409 on a line nobody else edits is a false conflict: an error like the rest.
             if answer.status == 0 or answer.status >= 500:
                 self.unconfirmed.append(value)  # it may have been written all the same
             self.record("grid save", answer, "error")
@@ -791,6 +795,7 @@ def main() -> int:
                 budget=budget,
                 think=(args.think[0], args.think[1]),
                 actions={**ACTIONS, "PDF": args.pdf_weight},
+                shared_line=args.users_per_line > 1,
                 seed=args.seed * 1000 + n,
             )
             for n in range(args.users)

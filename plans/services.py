@@ -21,9 +21,7 @@ from django.db.models import Sum
 from finsam.formatting import format_percent
 from plans.models import Association, ContributionShare, Member, Plan, PlanStatus
 
-PLAN_LOCKED = (
-    "Planen är fastställd och kan inte ändras. Gör en ny revision av planen för att ändra den."
-)
+PLAN_LOCKED = "Planen är fastställd och kan inte ändras. Skapa en revidering för att ändra den."
 OTHER_PLAN = "Hör till en annan plan."
 OTHER_ASSOCIATION = "Hör till ett annat samordningsförbund."
 SHARES_OVER_100 = "Andelarna i planen blir tillsammans {total}, mer än 100 %."

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from finsam.roles import APPROVE_ROLES, EDIT_ROLES, role_in
 from plans.models import Membership, Plan, PlanStatus, Role
-from plans.services import PlanLockedError
+from plans.services import PLAN_LOCKED, PlanLockedError
 from plans.workflow_models import ArchivedPdf, PlanTransition, TransitionAction
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
     User = AbstractBaseUser | AnonymousUser
 
-PLAN_LOCKED = "Planen är fastställd och kan inte ändras. Skapa en revidering för att ändra den."
 
 SUBMIT_NOT_DRAFT = "Bara ett utkast kan lämnas som förslag. Planen är {status}."
 RETURN_NOT_PROPOSED = "Bara ett förslag kan skickas tillbaka till utkast. Planen är {status}."
