@@ -30,15 +30,18 @@ What it does, from nothing to a report, and nothing left behind:
      are counted apart, not as errors;
    - ``API plan detail`` GET /api/v1/plans/<id>/ and ``API budget lines``
      GET /api/v1/budget-lines/?plan=<id>, with the user's token;
-   - ``PDF`` GET /planer/<id>/pdf/ (a draft, so typeset on every request);
+   - ``PDF`` GET /planer/<id>/pdf/ (a draft, so typeset on every request). ``--pdf-weight``
+     changes its share; ``--pdf-pool N`` serves PDFs from a second gunicorn with N workers, as
+     nginx would send them to a socket of their own;
 
 5. stops starting requests when the time or ``--max-requests`` runs out, lets the requests under
    way finish, shuts gunicorn down, and checks the database for lost writes: every line's version
    must have moved once per acknowledged save (302), and its amount must be the one the last
    acknowledged save wrote;
 6. prints a Markdown report for docs/performance.md: requests per second, client-side p50/p95
-   latency per kind (and the server's own p95 from its request log, the rest being time in the
-   listen queue), errors, conflicts and lost writes; then drops the database.
+   latency per kind, the server's own p50/p95 from its request log (the difference is time spent
+   waiting for a free worker), the share of the workers' time each kind took, errors, conflicts,
+   lost writes and the CPU gunicorn and the client used; then drops the database.
 
 An error is any answer other than the expected one (200 for pages, the API and PDFs, 302 for a
 save, 409 for a save of a shared line) or no answer at all: a 302 to the login page where a page
@@ -107,6 +110,15 @@ KINDS = (
     "PDF",
 )
 TARGET_EXEMPT = {"PDF"}
+# Settings of docs/deploy.md the caller may set for a run; everything else is fixed here.
+SERVER_TUNING = (
+    "WEB_CONCURRENCY",
+    "CONN_MAX_AGE",
+    "GUNICORN_TIMEOUT",
+    "GUNICORN_MAX_REQUESTS",
+    "GUNICORN_MAX_REQUESTS_JITTER",
+    "API_THROTTLE_USER",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,6 +444,7 @@ class VirtualUser(threading.Thread):
         *,
         number: int,
         port: int,
+        pdf_port: int,
         cell: Cell,
         token: str,
         budget: Budget,
@@ -449,6 +462,9 @@ class VirtualUser(threading.Thread):
         self.shared_line = shared_line
         self.random = random.Random(seed)
         self.browser = Browser(port)
+        # PDFs may come from a gunicorn of their own (--pdf-pool), with the same session.
+        self.pdf = Browser(pdf_port)
+        self.pdf.cookies = self.browser.cookies
         self.api = Browser(port, {"Authorization": f"Token {token}", "Accept": "application/json"})
         self.samples: list[Sample] = []
         self.form: FormData | None = None
@@ -514,7 +530,7 @@ class VirtualUser(threading.Thread):
         if action == "API budget lines":
             return self.fetch(self.api, "API budget lines", f"/api/v1/budget-lines/?plan={plan}")
         if action == "PDF":
-            return self.fetch(self.browser, "PDF", f"/planer/{plan}/pdf/", pdf=True)
+            return self.fetch(self.pdf, "PDF", f"/planer/{plan}/pdf/", pdf=True)
         return self.save()
 
     def fetch(self, browser: Browser, kind: str, path: str, *, pdf: bool = False) -> bool:
@@ -726,6 +742,14 @@ def parse_args() -> argparse.Namespace:
         help=f"weight of PDF downloads among the actions (default {ACTIONS['PDF']} of 100)",
     )
     parser.add_argument(
+        "--pdf-pool",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="serve PDFs from a second gunicorn with this many workers, as nginx would send "
+        "/planer/<id>/pdf/ to a socket of its own (default 0: one gunicorn for everything)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE_URL),
         help="scratch PostgreSQL database, created and dropped (name ending in _load)",
@@ -747,9 +771,17 @@ def main() -> int:
     # Stopped by `kill` or `timeout`: unwind as for Ctrl-C, so gunicorn and the database go too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parts = database_parts(args.database_url)
-    command = " ".join([".venv/bin/python bench/load.py", *sys.argv[1:]])
+    # The command as run, with the environment variables that change the server's setup.
+    command = " ".join(
+        [
+            *(f"{name}={os.environ[name]}" for name in SERVER_TUNING if name in os.environ),
+            ".venv/bin/python bench/load.py",
+            *sys.argv[1:],
+        ]
+    )
     workdir = Path(tempfile.mkdtemp(prefix="finsam-load-"))
     log_path = workdir / "gunicorn.log"
+    pdf_log_path = workdir / "gunicorn-pdf.log"
     port = free_port()
     env = {
         **os.environ,
@@ -766,7 +798,7 @@ def main() -> int:
         "GUNICORN_BIND": f"{HOST}:{port}",
         "XDG_CACHE_HOME": str(workdir / "cache"),
     }
-    server: subprocess.Popen | None = None
+    servers: list[subprocess.Popen] = []
     created = False
     try:
         note(f"Database {parts['NAME']} on {parts['HOST'] or 'the local socket'}")
@@ -782,14 +814,26 @@ def main() -> int:
         before = django_snippet(env, STORED_SCRIPT, written)
         initial = {int(k): v for k, v in before["versions"].items()}
 
-        server = server_start(env, log_path)
-        workers = env.get("WEB_CONCURRENCY") or str(max(2, os.cpu_count() or 1))
-        note(f"gunicorn on {HOST}:{port} ({workers} workers); logging {args.users} users in")
+        servers.append(server_start(env, log_path))
+        workers = int(env.get("WEB_CONCURRENCY") or max(2, os.cpu_count() or 1))
+        note(f"gunicorn on {HOST}:{port} ({workers} workers)")
+        pdf_port = port
+        if args.pdf_pool:
+            pdf_port = free_port()
+            pdf_env = {
+                **env,
+                "GUNICORN_BIND": f"{HOST}:{pdf_port}",
+                "WEB_CONCURRENCY": str(args.pdf_pool),
+            }
+            servers.append(server_start(pdf_env, pdf_log_path))
+            note(f"gunicorn for PDFs on {HOST}:{pdf_port} ({args.pdf_pool} workers)")
+        note(f"Logging {args.users} users in")
         budget = Budget(deadline=math.inf, max_requests=args.max_requests)
         users = [
             VirtualUser(
                 number=n + 1,
                 port=port,
+                pdf_port=pdf_port,
                 cell=cells[n],
                 token=data["tokens"][n],
                 budget=budget,
@@ -819,7 +863,7 @@ def main() -> int:
         note(f"Running for {args.seconds:g} s")
         load_before = os.getloadavg()
         cpu_before = time.process_time()
-        server_cpu_before = server_cpu_seconds(server)
+        server_cpu_before = sum(server_cpu_seconds(server) for server in servers)
         wall_start = time.time()
         began = time.perf_counter()
         budget.deadline = began + args.seconds
@@ -837,14 +881,16 @@ def main() -> int:
         elapsed = time.perf_counter() - began
         wall_end = time.time()
         client_cpu = time.process_time() - cpu_before
-        server_cpu = server_cpu_seconds(server) - server_cpu_before
+        server_cpu = sum(server_cpu_seconds(server) for server in servers) - server_cpu_before
         load_after = os.getloadavg()
 
-        server_stop(server)
-        server = None
+        while servers:
+            server_stop(servers.pop())
         stored = django_snippet(env, STORED_SCRIPT, written)
         writes = check_writes(users, stored, initial)
         durations = server_durations(log_path, wall_start, wall_end + 1)
+        if args.pdf_pool:
+            durations["PDF"] = server_durations(pdf_log_path, wall_start, wall_end + 1)["PDF"]
         failed = [f"user {u.number}: {u.failed}" for u in users if u.failed or u.is_alive()]
         return report(
             args=args,
@@ -861,7 +907,7 @@ def main() -> int:
             client_failures=failed,
         )
     finally:
-        if server is not None:
+        for server in servers:
             server_stop(server)
         if created and not args.keep:
             database_drop(parts)
@@ -881,7 +927,7 @@ def report(
     server_cpu: float,
     loads: tuple[tuple[float, float, float], tuple[float, float, float]],
     postgres: str,
-    workers: str,
+    workers: int,
     writes: WriteCheck,
     durations: dict[str, list[float]],
     client_failures: list[str],
@@ -893,13 +939,17 @@ def report(
     errors = [s for s in samples if s.outcome == "error"]
     conflicts = [s for s in samples if s.outcome == "conflict"]
     logins = [u.login_seconds * 1000 for u in users]
+    pool = f" + {args.pdf_pool} for PDFs in a second gunicorn" if args.pdf_pool else ""
+    pool_workers = {kind: workers for kind in KINDS}
+    if args.pdf_pool:
+        pool_workers["PDF"] = args.pdf_pool
 
     print(
         f"`{command}` — {args.users} users, {args.seconds:g} s, think time "
         f"{args.think[0]:g}–{args.think[1]:g} s, PDF weight {args.pdf_weight} of "
         f"{sum({**ACTIONS, 'PDF': args.pdf_weight}.values())}, {args.users_per_line} user(s) per "
         f"budget line; "
-        f"gunicorn {workers} sync workers (gunicorn.conf.py), PostgreSQL {postgres}, "
+        f"gunicorn {workers} sync workers (gunicorn.conf.py){pool}, PostgreSQL {postgres}, "
         f"Python {platform.python_version()}; {os.cpu_count()} cores ({cpu_model()}); "
         f"load average {loads[0][0]:.1f} before, {loads[1][0]:.1f} at the end; "
         f"the client used {client_cpu:.1f} s of CPU ({client_cpu / elapsed * 100:.0f} % of "
@@ -922,8 +972,9 @@ def report(
         on_server = (
             f"{percentile(server, 50):.0f} / {percentile(server, 95):.0f}" if server else "–"
         )
-        # The share of all workers' time spent on this kind (from the request log).
-        busy = f"{sum(server) / 1000 / (elapsed * int(workers)) * 100:.0f} %" if server else "–"
+        # The share of its gunicorn's worker time spent on this kind (from the request log).
+        share = sum(server) / 1000 / (elapsed * pool_workers[kind]) if server else 0.0
+        busy = f"{share * 100:.0f} %" if server else "–"
         if kind not in TARGET_EXEMPT and p95 >= TARGET_P95_MS:
             target_met = False
         print(
