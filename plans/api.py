@@ -26,7 +26,7 @@ from budget.checks import run_checks
 from budget.selectors import plan_summary
 from budget.xlsx import budget_xlsx
 from finsam.api.fields import AmountField, ExactDecimalField, ScopedPrimaryKeyRelatedField
-from finsam.api.filters import IdFilter, plan_status_filter
+from finsam.api.filters import IdFilter, PlanRowFilterSet, plan_status_filter
 from finsam.api.viewsets import ScopedModelViewSet
 from plans.models import (
     Association,
@@ -353,11 +353,7 @@ class ShareSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "member", "share_pct"]
 
 
-class ShareFilter(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    association = IdFilter(field_name="plan__association")
-    year = IdFilter(field_name="plan__year")
-    plan_status = plan_status_filter("plan")
+class ShareFilter(PlanRowFilterSet):
     member = IdFilter(field_name="member")
 
     class Meta:
@@ -386,11 +382,7 @@ class BoardSeatSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "member", "role", "person", "position", "term_start", "term_end"]
 
 
-class BoardSeatFilter(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    association = IdFilter(field_name="plan__association")
-    year = IdFilter(field_name="plan__year")
-    plan_status = plan_status_filter("plan")
+class BoardSeatFilter(PlanRowFilterSet):
     member = IdFilter(field_name="member")
 
     class Meta:
@@ -416,12 +408,7 @@ class StaffMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "name", "role", "fte", "employer", "order"]
 
 
-class StaffMemberFilter(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    association = IdFilter(field_name="plan__association")
-    year = IdFilter(field_name="plan__year")
-    plan_status = plan_status_filter("plan")
-
+class StaffMemberFilter(PlanRowFilterSet):
     class Meta:
         model = StaffMember
         fields = ["plan", "association", "year", "plan_status"]
@@ -452,12 +439,7 @@ class GroupSerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "name", "kind", "description", "order", "people"]
 
 
-class GroupFilter(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    association = IdFilter(field_name="plan__association")
-    year = IdFilter(field_name="plan__year")
-    plan_status = plan_status_filter("plan")
-
+class GroupFilter(PlanRowFilterSet):
     class Meta:
         model = Group
         fields = ["plan", "association", "year", "plan_status", "kind"]
@@ -528,11 +510,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProjectFilter(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    association = IdFilter(field_name="plan__association")
-    year = IdFilter(field_name="plan__year")
-    plan_status = plan_status_filter("plan")
+class ProjectFilter(PlanRowFilterSet):
     kind = django_filters.ChoiceFilter(choices=ProjectKind.choices)
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices)
 
@@ -559,12 +537,7 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["version"]
 
 
-class SectionFilter(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    association = IdFilter(field_name="plan__association")
-    year = IdFilter(field_name="plan__year")
-    plan_status = plan_status_filter("plan")
-
+class SectionFilter(PlanRowFilterSet):
     class Meta:
         model = Section
         fields = ["plan", "association", "year", "plan_status", "level"]
@@ -587,11 +560,7 @@ class TimetableEntrySerializer(serializers.ModelSerializer):
         fields = ["id", "plan", "year", "month", "event", "order"]
 
 
-class TimetableEntryFilter(django_filters.FilterSet):
-    plan = IdFilter(field_name="plan")
-    association = IdFilter(field_name="plan__association")
-    year = IdFilter(field_name="plan__year")
-    plan_status = plan_status_filter("plan")
+class TimetableEntryFilter(PlanRowFilterSet):
     month = IdFilter(field_name="month")
 
     class Meta:

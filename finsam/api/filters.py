@@ -21,3 +21,12 @@ def plan_status_filter(plan_path: str) -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(
         field_name=f"{plan_path}__status", choices=PlanStatus.choices, label="planens status"
     )
+
+
+class PlanRowFilterSet(django_filters.FilterSet):
+    """Filters every row a plan owns directly: by plan, association, year and plan status."""
+
+    plan = IdFilter(field_name="plan")
+    association = IdFilter(field_name="plan__association")
+    year = IdFilter(field_name="plan__year")
+    plan_status = plan_status_filter("plan")
